@@ -14,6 +14,8 @@ so a network fitted to ``image`` as a function f(x, y) and evaluated on
 after ``reshape(image.shape)``.
 """
 
+import operator
+
 import numpy as np
 
 
@@ -73,9 +75,12 @@ def pixel_coordinates(shape, dtype=np.float64):
     Rows come in the order of ``image.ravel()``, so ``predictions.reshape(shape)``
     is an image in the orientation of the original.
     """
-    if len(shape) != 2 or min(shape) < 1:
-        raise ValueError(f"Invalid image shape {shape!r}: expected (rows, columns) with both >= 1.")
-    rows, columns = shape
+    try:
+        rows, columns = (operator.index(size) for size in shape)
+    except (TypeError, ValueError):
+        rows = columns = 0
+    if rows < 1 or columns < 1:
+        raise ValueError(f"Invalid image shape {shape!r}: expected (rows, columns), two integers >= 1.")
     x = (np.arange(columns) + 0.5) / columns - 0.5
     y = 0.5 - (np.arange(rows) + 0.5) / rows
     grid_x, grid_y = np.meshgrid(x, y)  # shape (rows, columns), row 0 at the top
@@ -103,7 +108,17 @@ def image_batch(image, batch_size, rng, dtype=np.float64):
 
 
 def image_batches(image, batch_size, rng, dtype=np.float64):
-    """Yield an endless stream of ``image_batch`` results."""
+    """Return an endless iterator of ``image_batch`` results.
+
+    The arguments are checked here, when the iterator is created, and not
+    only when the first batch is drawn.
+    """
     image = _check_image(image)
-    while True:
-        yield image_batch(image, batch_size, rng, dtype=dtype)
+    batch_size = _check_batch_size(batch_size)
+    _check_rng(rng)
+
+    def generate():
+        while True:
+            yield image_batch(image, batch_size, rng, dtype=dtype)
+
+    return generate()

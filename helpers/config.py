@@ -80,8 +80,9 @@ def setup(seed=0, use_keras=True, verbose=True):
     ``keras.utils.set_random_seed``. Returns a ``numpy.random.Generator``
     seeded with ``seed``, which notebooks pass to the batch helpers.
     """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"Invalid seed {seed!r}: use a non-negative integer such as 0.")
+    # numpy's global generator accepts seeds from 0 to 2**32 - 1 only.
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise ValueError(f"Invalid seed {seed!r}: use an integer from 0 to 2**32 - 1, such as 0.")
     seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)
