@@ -11,6 +11,31 @@ import pytest
 
 os.environ.setdefault("ML4P_LIVE", "0")
 
+# Notebook file node id -> name of its first failed cell.
+_failed_notebooks = {}
+
+
+def _is_notebook_cell(item):
+    return type(item.parent).__name__ == "IPyNbFile"
+
+
+def pytest_runtest_setup(item):
+    """Skip the remaining cells of a notebook once one of its cells has failed.
+
+    Later cells depend on the failed one, so running them only repeats the
+    first error as a list of NameErrors; the first failure stays the one to read.
+    """
+    if _is_notebook_cell(item) and item.parent.nodeid in _failed_notebooks:
+        pytest.skip(f"{_failed_notebooks[item.parent.nodeid]} of this notebook failed; see its error")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and _is_notebook_cell(item):
+        _failed_notebooks.setdefault(item.parent.nodeid, item.name)
+    return report
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):

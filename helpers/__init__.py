@@ -18,8 +18,8 @@ does, after silencing TensorFlow's C++ start-up messages.
 """
 
 from helpers import batches, config, data, keras_tools, plotting
-from helpers.config import FULL_SIZE, choose_size, setup, size_name
+from helpers.config import FULL_SIZE, choose_size, setup, size_name, size_note
 
 __all__ = ["FULL_SIZE", "batches", "choose_size", "config", "data", "keras_tools", "plotting", "setup",
-           "size_name"]
+           "size_name", "size_note"]
 __version__ = "0.1.0"

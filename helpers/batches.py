@@ -39,7 +39,7 @@ def random_points(function, batch_size, rng, low=-0.5, high=0.5, dtype=np.float6
     ``function(x, y)`` takes two arrays of shape (batch_size,) and returns the
     target values, shape (batch_size,). Returns ``(inputs, targets)`` with
     shapes (batch_size, 2) and (batch_size, 1): one sample per row, as the
-    network and Keras expect.
+    network and Keras expect. Raises ValueError if a target is NaN or infinite.
     """
     batch_size = _check_batch_size(batch_size)
     _check_rng(rng)
@@ -54,6 +54,15 @@ def random_points(function, batch_size, rng, low=-0.5, high=0.5, dtype=np.float6
             f"function(x, y) returned shape {targets.shape}, expected ({batch_size},): "
             "it must return one value per point, e.g. np.sin(x) * y."
         )
+    finite = np.isfinite(targets)
+    if not finite.all():
+        first = np.flatnonzero(~finite)[0]
+        x, y = inputs[first]
+        raise ValueError(
+            f"function(x, y) returned {np.count_nonzero(~finite)} NaN or infinite values for {batch_size} "
+            f"points, the first {targets[first]} at x={x:.6g}, y={y:.6g}: make it finite on the whole "
+            f"square [{low}, {high}]^2, for example by guarding divisions and logarithms."
+        )
     return inputs, targets[:, None]
 
 
@@ -66,6 +75,20 @@ def _check_image(image):
         )
     if image.shape[0] < 2 or image.shape[1] < 2:
         raise ValueError(f"Image of shape {image.shape} is too small: it needs at least 2x2 pixels.")
+    if image.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Image has dtype {image.dtype}, expected numbers (grey values): "
+            "load it with helpers.data.load_image, which returns float64 values in [0, 1]."
+        )
+    if image.dtype.kind == "f":
+        finite = np.isfinite(image)
+        if not finite.all():
+            row, column = np.argwhere(~finite)[0]
+            raise ValueError(
+                f"Image contains {np.count_nonzero(~finite)} NaN or infinite values in {image.size} pixels, "
+                f"the first {image[row, column]} at row {row}, column {column}: replace them, for example "
+                "with np.nan_to_num(image), or load the image again with helpers.data.load_image."
+            )
     return image
 
 
@@ -92,11 +115,16 @@ def image_batch(image, batch_size, rng, dtype=np.float64):
 
     Returns ``(inputs, targets)`` with shapes (batch_size, 2) and
     (batch_size, 1); the inputs follow the coordinate convention in this
-    module's docstring. Pixels are drawn with replacement.
+    module's docstring. Pixels are drawn with replacement. Raises
+    ValueError for an image that contains NaN or infinite values.
     """
     image = _check_image(image)
     batch_size = _check_batch_size(batch_size)
     _check_rng(rng)
+    return _draw_pixels(image, batch_size, rng, dtype)
+
+
+def _draw_pixels(image, batch_size, rng, dtype):
     rows, columns = image.shape
     i = rng.integers(0, rows, size=batch_size)
     j = rng.integers(0, columns, size=batch_size)
@@ -110,8 +138,9 @@ def image_batch(image, batch_size, rng, dtype=np.float64):
 def image_batches(image, batch_size, rng, dtype=np.float64):
     """Return an endless iterator of ``image_batch`` results.
 
-    The arguments are checked here, when the iterator is created, and not
-    only when the first batch is drawn.
+    The arguments are checked once, here, when the iterator is created, so
+    each step skips the scan of the whole image for NaN values. An image
+    changed in place afterwards is not checked again.
     """
     image = _check_image(image)
     batch_size = _check_batch_size(batch_size)
@@ -119,6 +148,6 @@ def image_batches(image, batch_size, rng, dtype=np.float64):
 
     def generate():
         while True:
-            yield image_batch(image, batch_size, rng, dtype=dtype)
+            yield _draw_pixels(image, batch_size, rng, dtype)
 
     return generate()

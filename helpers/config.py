@@ -44,6 +44,17 @@ def choose_size(default, full):
     return full if FULL_SIZE else default
 
 
+def size_note(full_description):
+    """Return a note for printed results: which size ran, and what the full size does.
+
+    ``size_note("30 epochs")`` returns ``"default size; 30 epochs with
+    ML4P_SIZE=full"`` at the default size and ``"full size"`` at full size.
+    """
+    if FULL_SIZE:
+        return "full size"
+    return f"default size; {full_description} with {SIZE_VARIABLE}=full"
+
+
 def _import_tensorflow_quietly():
     """Import TensorFlow and Keras with the C++ start-up lines suppressed.
 

@@ -218,31 +218,42 @@ def read_idx(path):
     return values.astype(dtype.newbyteorder("="))
 
 
-def _read_npz(path):
-    """Read the four MNIST arrays from a Keras-layout ``.npz`` file, rejecting pickled data."""
+def _read_npz(path, advice=""):
+    """Read the four MNIST arrays from a Keras-layout ``.npz`` file, rejecting pickled data.
+
+    ``advice`` (what to do about a bad file) ends every ``CorruptFileError`` message.
+    """
     if not zipfile.is_zipfile(path):
         raise CorruptFileError(
             f"Invalid MNIST file {path}: it is not an .npz (zip) archive. It may be truncated, or be "
-            "a pickle such as mnist.pkl.gz, which is not supported."
+            f"a pickle such as mnist.pkl.gz, which is not supported. {advice}".rstrip()
         )
     arrays = {}
+    name = None
     try:
         with np.load(path, allow_pickle=False) as archive:
             missing = [name for name in MNIST_SHAPES if name not in archive.files]
             if missing:
                 raise CorruptFileError(
                     f"Invalid MNIST file {path}: arrays {missing} are missing; found {archive.files}, "
-                    f"expected {list(MNIST_SHAPES)} as in keras.datasets.mnist."
+                    f"expected {list(MNIST_SHAPES)} as in keras.datasets.mnist. {advice}".rstrip()
                 )
             for name in MNIST_SHAPES:
                 arrays[name] = archive[name]
     except CorruptFileError:
         raise
     except ValueError as error:
-        # numpy raises ValueError for object (pickled) arrays when allow_pickle=False.
-        raise CorruptFileError(f"Invalid MNIST file {path}: {error} Pickled data is never loaded.") from error
+        # numpy 2.4 raises "Object arrays cannot be loaded when allow_pickle=False"
+        # for an object array, and ValueError for a malformed array header too.
+        if "allow_pickle" in str(error):
+            raise CorruptFileError(
+                f"Invalid MNIST file {path}: array {name} is an object array, which only pickle can load, "
+                "and pickled data is never loaded. Use the Keras mnist.npz, whose four arrays are plain "
+                f"uint8, or the four original IDX files. {advice}".rstrip()
+            ) from error
+        raise CorruptFileError(f"Invalid MNIST file {path}: reading it failed ({error}). {advice}".rstrip()) from error
     except (OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as error:
-        raise CorruptFileError(f"Invalid MNIST file {path}: reading it failed ({error}).") from error
+        raise CorruptFileError(f"Invalid MNIST file {path}: reading it failed ({error}). {advice}".rstrip()) from error
     return arrays
 
 
@@ -276,10 +287,21 @@ def _verify(arrays, files, advice):
         _verified.add(key)
 
 
-def _corrupt_advice(location):
+def _corrupt_advice(copy_name, explicit):
+    """Return what to do about a corrupt copy, where ``copy_name`` is "this file" or "these IDX files".
+
+    ``explicit`` tells whether the copy came from the ``path`` argument,
+    which is then the only place searched, or from the default search.
+    """
+    if explicit:
+        return (
+            f"Replace or fix {copy_name}, or pass another path, because load_mnist searches only the path "
+            "it is given (path=None searches the default places)."
+        )
     return (
-        f"Replace it with a correct copy, or delete it and call load_mnist() again, which then "
-        f"searches the other places and downloads a fresh copy into the Keras cache if needed ({location})."
+        f"Replace {copy_name} with a correct copy, or delete {copy_name} and call load_mnist() again. The next "
+        "search then continues with the other places and, if none has a copy, downloads one into the "
+        "Keras cache (unless download=False)."
     )
 
 
@@ -310,11 +332,14 @@ def _find_idx_file(folder, base_name):
     return None
 
 
-def _load_from_folder(folder):
-    """Load verified MNIST arrays from a folder, or return (None, reason) if it has no copy."""
+def _load_from_folder(folder, explicit):
+    """Load verified MNIST arrays from a folder, or return (None, reason) if it has no copy.
+
+    ``explicit`` tells whether the folder was the ``path`` argument (see ``_corrupt_advice``).
+    """
     npz = folder / MNIST_FILE_NAME
     if npz.is_file():
-        return _load_npz(npz), str(npz)
+        return _load_npz(npz, _corrupt_advice("this file", explicit)), str(npz)
     idx_files = {name: _find_idx_file(folder, base) for name, base in MNIST_IDX_FILES.items()}
     found = [name for name, file in idx_files.items() if file is not None]
     if not found:
@@ -325,20 +350,24 @@ def _load_from_folder(folder):
             f"Incomplete MNIST IDX files in {folder}: {', '.join(missing)} (or .gz) missing. "
             f"Add them, or put {MNIST_FILE_NAME} there instead."
         )
-    arrays = {name: read_idx(file) for name, file in idx_files.items()}
-    _verify(arrays, idx_files, _corrupt_advice(f"IDX files in {folder}"))
+    advice = _corrupt_advice("these IDX files", explicit)
+    try:
+        arrays = {name: read_idx(file) for name, file in idx_files.items()}
+    except CorruptFileError as error:
+        raise CorruptFileError(f"{error} {advice}") from error
+    _verify(arrays, idx_files, advice)
     return arrays, str(folder)
 
 
-def _load_npz(path):
-    arrays = _read_npz(path)
-    _verify(arrays, dict.fromkeys(arrays, path), _corrupt_advice(str(path)))
+def _load_npz(path, advice):
+    arrays = _read_npz(path, advice)
+    _verify(arrays, dict.fromkeys(arrays, path), advice)
     return arrays
 
 
 def _load_from_path_argument(path):
     if path.is_dir():
-        arrays, source = _load_from_folder(path)
+        arrays, source = _load_from_folder(path, explicit=True)
         if arrays is None:
             raise MnistNotFoundError(
                 f"MNIST not found in the folder {path} given as path: it contains {source}. "
@@ -352,7 +381,7 @@ def _load_from_path_argument(path):
                 f"Invalid path {path}: it is a single IDX file; pass the folder that contains all four "
                 "IDX files instead."
             )
-        return _load_npz(path), str(path)
+        return _load_npz(path, _corrupt_advice("this file", explicit=True)), str(path)
     raise MnistNotFoundError(
         f"MNIST not found: the path {path} does not exist. Pass the {MNIST_FILE_NAME} file or the "
         "folder that contains it, or pass path=None to search the default places."
@@ -506,7 +535,7 @@ def _find_mnist(path, download):
         if not folder.is_dir():
             searched.append(f"{label}: {folder} does not exist")
             continue
-        arrays, source = _load_from_folder(folder)
+        arrays, source = _load_from_folder(folder, explicit=False)
         if arrays is not None:
             return arrays, source
         searched.append(f"{label}: {folder} contains {source}")

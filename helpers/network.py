@@ -230,8 +230,10 @@ def _check_dtype(dtype):
 def _make_rng(seed):
     if isinstance(seed, np.random.Generator):
         return seed
-    if not _is_integer(seed) or seed < 0:
+    if not _is_integer(seed):
         raise TypeError(f"Invalid seed {seed!r}: use a non-negative integer or a numpy.random.Generator.")
+    if seed < 0:
+        raise ValueError(f"Invalid seed {seed!r}: use a non-negative integer or a numpy.random.Generator.")
     return np.random.default_rng(int(seed))
 
 
@@ -245,6 +247,40 @@ def _check_reduction(reduction):
     if reduction not in REDUCTIONS:
         raise ValueError(f"Invalid reduction {reduction!r}: use 'mean' (the lecture's cost) or 'sum'.")
     return reduction
+
+
+def _numeric_array(values, name, expected_shape, dtype):
+    """Return ``values`` as a C-contiguous array of ``dtype``, rejecting non-numeric data.
+
+    Booleans, integers and floats are converted, and so are object arrays
+    whose elements are numbers. Strings, complex numbers, dates and ragged
+    nested lists raise with the dtype and ``expected_shape`` in the message.
+    """
+    try:
+        array = np.asarray(values)
+    except ValueError as error:  # numpy 2.4 rejects ragged nested lists with ValueError
+        raise ValueError(
+            f"{name} is not a rectangular array: expected a numeric array of shape {expected_shape} with "
+            f"the same number of values in every row (numpy: {error})"
+        ) from None
+    if array.dtype.kind in "biuf":
+        return np.ascontiguousarray(array, dtype=dtype)
+    if array.dtype.kind == "O":
+        try:
+            return np.ascontiguousarray(array, dtype=dtype)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        f"{name} has dtype {array.dtype}, expected a numeric array of shape {expected_shape}: "
+        "convert it to numbers first, e.g. with np.asarray(values, dtype=float)."
+    )
+
+
+def _describe_non_finite(batch):
+    """Return how many entries of a 2D batch are NaN or infinite and where the first one is."""
+    bad = ~np.isfinite(batch)
+    row, column = np.argwhere(bad)[0]
+    return f"{np.count_nonzero(bad)} of {bad.size}, the first {batch[row, column]} at row {row}, column {column}"
 
 
 def _check_steps(steps):
@@ -475,7 +511,14 @@ class Network:
             raise TypeError(f"callback must be callable as callback(step, costs), got {type(callback).__name__}.")
         if isinstance(batches, tuple) and len(batches) == 2 and isinstance(batches[0], np.ndarray):
             raise TypeError("batches must yield (y_in, y_target) pairs; to train on one fixed batch, pass itertools.repeat((y_in, y_target)).")
-        batch_iterator = iter(batches)
+        try:
+            batch_iterator = iter(batches)
+        except TypeError:
+            raise TypeError(
+                f"batches must be an iterator of (y_in, y_target) pairs, got {type(batches).__name__}: "
+                "pass e.g. helpers.batches.image_batches(image, batch_size, rng), or "
+                "itertools.repeat((y_in, y_target)) to train on one fixed batch."
+            ) from None
         costs = np.empty(steps)
         for step in range(steps):
             y_in, y_target = _next_batch(batch_iterator, step)
@@ -508,26 +551,32 @@ class Network:
 
     def _check_inputs(self, y_in):
         self._check_parameters()
-        y_in = np.ascontiguousarray(y_in, dtype=self.dtype)
         n_in = self.sizes[0]
+        y_in = _numeric_array(y_in, "y_in", f"(batch, {n_in})", self.dtype)
         if y_in.ndim != 2 or y_in.shape[1] != n_in:
             hint = " (for a single sample use y_in[None, :])" if y_in.shape == (n_in,) and n_in > 1 else ""
             raise ValueError(f"y_in has shape {y_in.shape}, expected (batch, {n_in}): one sample per row{hint}.")
         if len(y_in) == 0:
             raise ValueError("y_in is an empty batch: give at least one sample.")
         if not np.isfinite(y_in).all():
-            raise ValueError("y_in contains NaN or infinite values: remove or replace them before calling the network.")
+            raise ValueError(
+                f"y_in contains NaN or infinite values ({_describe_non_finite(y_in)}): "
+                "remove or replace them before calling the network."
+            )
         return y_in
 
     def _check_batch(self, y_in, y_target):
         y_in = self._check_inputs(y_in)
-        y_target = np.ascontiguousarray(y_target, dtype=self.dtype)
         expected = (len(y_in), self.sizes[-1])
+        y_target = _numeric_array(y_target, "y_target", str(expected), self.dtype)
         if y_target.shape != expected:
             hint = " (use y_target[:, None] for one output)" if y_target.shape == (len(y_in),) else ""
             raise ValueError(f"y_target has shape {y_target.shape}, expected {expected} to match y_in{hint}.")
         if not np.isfinite(y_target).all():
-            raise ValueError("y_target contains NaN or infinite values: remove or replace them before training.")
+            raise ValueError(
+                f"y_target contains NaN or infinite values ({_describe_non_finite(y_target)}): "
+                "remove or replace them before training."
+            )
         return y_in, y_target
 
 

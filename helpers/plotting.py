@@ -37,10 +37,20 @@ def plot_cost(costs, ax=None, log=True, label=None, xlabel="training step", ylab
     ``costs`` is a sequence of floats, one per step. With ``log=True`` the
     y axis is logarithmic, which shows slow late progress. Call again with the
     same ``ax`` and a ``label`` to compare several runs in one figure.
+    Raises ValueError for NaN or infinite costs, which matplotlib would
+    silently leave out of the curve.
     """
     costs = np.asarray(costs, dtype=float)
     if costs.ndim != 1 or costs.size == 0:
         raise ValueError(f"costs must be a non-empty 1D sequence of floats, got shape {costs.shape}.")
+    finite = np.isfinite(costs)
+    if not finite.all():
+        first = int(np.flatnonzero(~finite)[0])
+        raise ValueError(
+            f"costs contain {np.count_nonzero(~finite)} NaN or infinite values, the first ({costs[first]}) at "
+            f"index {first}, so training probably diverged there. Lower the learning rate and train again, "
+            f"or plot costs[:{first}] to see the curve before that step."
+        )
     if log and np.any(costs <= 0):
         raise ValueError(
             f"A logarithmic cost axis needs positive costs, but the minimum is {costs.min():g}: "

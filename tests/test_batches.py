@@ -90,6 +90,20 @@ def test_random_points_wrong_target_shape(function):
         batches.random_points(function, 10, np.random.default_rng(0))
 
 
+def test_random_points_rejects_nonfinite_targets():
+    def infinite_right_half(x, y):
+        return np.where(x > 0, np.inf, x * y)
+
+    expected = r"function\(x, y\) returned \d+ NaN or infinite values for 100 points, the first inf at x=0\.\d+"
+    with pytest.raises(ValueError, match=expected + r".*square \[-0.5, 0.5\]\^2"):
+        batches.random_points(infinite_right_half, 100, np.random.default_rng(0))
+
+
+def test_random_points_rejects_nan_target():
+    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match="returned 1 NaN or infinite values"):
+        batches.random_points(lambda x, y: np.where(np.arange(x.size) == 7, np.nan, x), 10, np.random.default_rng(0))
+
+
 def test_pixel_coordinates_values():
     coordinates = batches.pixel_coordinates((2, 4))
     expected = np.array([
@@ -185,6 +199,21 @@ def test_image_batch_too_small():
         batches.image_batch(np.zeros((1, 5)), 10, np.random.default_rng(0))
 
 
+@pytest.mark.parametrize("value", [np.nan, np.inf], ids=["nan", "inf"])
+def test_image_batch_rejects_nonfinite_image(value):
+    image = ASYMMETRIC_IMAGE.copy()
+    image[2, 1] = value
+    image[2, 3] = value
+    expected = rf"Image contains 2 NaN or infinite values in 12 pixels, the first {value} at row 2, column 1"
+    with pytest.raises(ValueError, match=expected + r".*np.nan_to_num"):
+        batches.image_batch(image, 10, np.random.default_rng(0))
+
+
+def test_image_batch_rejects_strings():
+    with pytest.raises(TypeError, match=r"Image has dtype <U1, expected numbers"):
+        batches.image_batch(np.full((3, 3), "a"), 10, np.random.default_rng(0))
+
+
 def test_image_batch_invalid_batch_size():
     with pytest.raises(ValueError, match="Invalid batch_size"):
         batches.image_batch(ASYMMETRIC_IMAGE, 0, np.random.default_rng(0))
@@ -217,6 +246,13 @@ def test_image_batches_match_image_batch():
 def test_image_batches_checks_image_at_call():
     with pytest.raises(ValueError, match="grey-scale image"):
         batches.image_batches(np.zeros((3, 4, 3)), 10, np.random.default_rng(0))
+
+
+def test_image_batches_checks_nan_at_call():
+    image = ASYMMETRIC_IMAGE.copy()
+    image[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Image contains 1 NaN or infinite values"):
+        batches.image_batches(image, 10, np.random.default_rng(0))
 
 
 def test_image_batches_checks_batch_size_at_call():

@@ -173,3 +173,13 @@ def test_setup_keras_one_line(keras_runs):
 def test_setup_keras_reproducible(keras_runs):
     assert keras_runs[0].stdout != ""
     assert keras_runs[0].stdout == keras_runs[1].stdout
+
+
+def test_size_note_at_default_size(monkeypatch):
+    monkeypatch.setattr(config, "FULL_SIZE", False)
+    assert config.size_note("30 epochs") == "default size; 30 epochs with ML4P_SIZE=full"
+
+
+def test_size_note_at_full_size(monkeypatch):
+    monkeypatch.setattr(config, "FULL_SIZE", True)
+    assert config.size_note("30 epochs") == "full size"

@@ -31,14 +31,14 @@ PROXY_VARIABLES = ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "al
 
 
 def _real_mnist_file():
-    folder = os.environ.get(data.DATA_DIR_VARIABLE, "")
-    path = Path(folder) / data.MNIST_FILE_NAME if folder else None
-    if path is None or not path.is_file():
-        pytest.skip(
-            f"The real MNIST is needed: set {data.DATA_DIR_VARIABLE} to a folder with mnist.npz "
-            f"(currently {folder or 'not set'})."
-        )
-    return path.resolve()
+    """Return the mnist.npz that load_mnist finds in its usual places, without downloading."""
+    try:
+        source = Path(data.load_mnist(download=False).source)
+    except data.MnistNotFoundError as error:
+        pytest.skip(f"The real MNIST is needed and was not found:\n{error}")
+    if not source.is_file():
+        pytest.skip(f"These tests need mnist.npz, but load_mnist found the IDX files in {source}.")
+    return source.resolve()
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +193,7 @@ def loaded_paths(monkeypatch):
     """Replace the npz loader by a stub returning zero arrays; record the paths it loads."""
     paths = []
 
-    def load(path):
+    def load(path, advice):
         paths.append(Path(path))
         return {name: np.zeros(shape, np.uint8) for name, shape in data.MNIST_SHAPES.items()}
 
@@ -324,8 +324,68 @@ def test_mnist_pickled_array_rejected(tmp_path):
     arrays = {name: np.zeros(1, np.uint8) for name in data.MNIST_SHAPES}
     arrays["x_train"] = np.array([{"pickled": True}], dtype=object)
     np.savez(bad, **arrays)
-    with pytest.raises(data.CorruptFileError, match="Pickled data is never loaded"):
+    with pytest.raises(data.CorruptFileError, match="pickled data is never loaded"):
         data.load_mnist(bad)
+
+
+def test_mnist_pickled_array_message(tmp_path):
+    bad = tmp_path / "mnist.npz"
+    arrays = {name: np.zeros(1, np.uint8) for name in data.MNIST_SHAPES}
+    arrays["y_train"] = np.array([{"pickled": True}], dtype=object)
+    np.savez(bad, **arrays)
+    with pytest.raises(data.CorruptFileError) as caught:
+        data.load_mnist(bad)
+    message = str(caught.value)
+    assert "array y_train is an object array" in message
+    assert "Use the Keras mnist.npz" in message
+    assert "IDX files" in message
+    assert "allow_pickle=False Pickled" not in message
+    assert message.endswith(".")
+
+
+def _write_wrong_dtype_npz(path):
+    np.savez(path, **{name: np.zeros(2, dtype=np.float32) for name in data.MNIST_SHAPES})
+
+
+@pytest.mark.parametrize("pass_folder", [False, True], ids=["file", "folder"])
+def test_mnist_corrupt_explicit_path_advice(tmp_path, pass_folder):
+    bad = tmp_path / "mnist.npz"
+    _write_wrong_dtype_npz(bad)
+    with pytest.raises(data.CorruptFileError) as caught:
+        data.load_mnist(tmp_path if pass_folder else bad)
+    message = str(caught.value)
+    assert "Replace or fix this file, or pass another path" in message
+    assert "searches only the path it is given" in message
+    assert "other places" not in message
+
+
+def test_mnist_corrupt_found_by_search_advice(isolated, monkeypatch, tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    _write_wrong_dtype_npz(folder / "mnist.npz")
+    monkeypatch.setenv(data.DATA_DIR_VARIABLE, str(folder))
+    with pytest.raises(data.CorruptFileError) as caught:
+        data.load_mnist(download=False)
+    message = str(caught.value)
+    assert str(folder / "mnist.npz") in message
+    assert "delete this file and call load_mnist() again" in message
+    assert "continues with the other places" in message
+    assert "pass another path" not in message
+
+
+def test_mnist_not_npz_found_by_search_advice(isolated):
+    isolated.mkdir(parents=True)
+    (isolated / "mnist.npz").write_bytes(b"not a zip archive")
+    with pytest.raises(data.CorruptFileError, match="not an .npz.*continues with the other places"):
+        data.load_mnist(download=False)
+
+
+def test_mnist_malformed_idx_explicit_path_advice(tmp_path):
+    for name, base in data.MNIST_IDX_FILES.items():
+        _write_idx(tmp_path / base, np.zeros(3, np.uint8))
+    (tmp_path / data.MNIST_IDX_FILES["y_test"]).write_bytes(b"\x01\x02\x03\x04")
+    with pytest.raises(data.CorruptFileError, match="magic number.*Replace or fix these IDX files, or pass another path"):
+        data.load_mnist(tmp_path)
 
 
 def test_mnist_pickle_file_rejected(tmp_path):
@@ -381,6 +441,14 @@ def test_mnist_idx_wrong_content(tmp_path):
         _write_idx(tmp_path / base, np.zeros(data.MNIST_SHAPES[name], np.uint8))
     with pytest.raises(data.CorruptFileError, match="train-images-idx3-ubyte: array x_train differs"):
         data.load_mnist(tmp_path)
+
+
+def test_mnist_idx_found_by_search_advice(isolated):
+    isolated.mkdir(parents=True)
+    for name, base in data.MNIST_IDX_FILES.items():
+        _write_idx(isolated / base, np.zeros(data.MNIST_SHAPES[name], np.uint8))
+    with pytest.raises(data.CorruptFileError, match="delete these IDX files and call load_mnist"):
+        data.load_mnist(download=False)
 
 
 def test_read_idx_types(tmp_path):

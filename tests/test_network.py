@@ -369,7 +369,7 @@ BAD_CONSTRUCTION = [
     (dict(dtype=np.float16), TypeError, r"Invalid dtype .*float16.*np.float32 or np.float64"),
     (dict(dtype=int), TypeError, r"Invalid dtype"),
     (dict(dtype="complex128"), TypeError, r"Invalid dtype"),
-    (dict(seed=-1), TypeError, r"Invalid seed -1"),
+    (dict(seed=-1), ValueError, r"Invalid seed -1: use a non-negative integer or a numpy.random.Generator"),
     (dict(seed=1.5), TypeError, r"Invalid seed 1.5"),
     (dict(seed=None), TypeError, r"Invalid seed None"),
     (dict(init_scale=0), ValueError, r"Invalid init_scale 0"),
@@ -404,6 +404,49 @@ def test_methods_reject_bad_batch(method, y_in, y_target, message):
         getattr(net, method)(*arguments)
 
 
+def test_train_step_nonfinite_cost_raises():
+    net = Network([1, 1], "linear")
+    net.weights[0][...] = 1e200
+    weights_before = net.weights[0].copy()
+    with np.errstate(over="ignore"), pytest.raises(FloatingPointError, match="The cost is inf before this step"):
+        net.train_step(np.array([[1e200]]), np.array([[0.0]]), 0.1)
+    np.testing.assert_array_equal(net.weights[0], weights_before)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_forward_rejects_nonfinite_input(value):
+    y_in = np.zeros((3, 2))
+    y_in[1, 0] = value
+    with pytest.raises(ValueError, match=rf"y_in contains NaN or infinite values \(1 of 6, the first {value} at row 1, column 0\)"):
+        Network([2, 3, 1]).forward(y_in)
+
+
+@pytest.mark.parametrize(
+    "y_in",
+    [np.array([["0.1", "0.2"]]), [[0.1, "a"]], np.array([[0.1, "a"]], dtype=object), np.array([[1j, 0.0]])],
+    ids=["str", "mixed list", "object", "complex"],
+)
+def test_forward_rejects_non_numeric_input(y_in):
+    with pytest.raises(TypeError, match=r"y_in has dtype .*, expected a numeric array of shape \(batch, 2\)"):
+        Network([2, 3, 1]).forward(y_in)
+
+
+def test_forward_accepts_numeric_object_array():
+    net = Network([2, 3, 1])
+    y_in = np.array([[0.1, 2]], dtype=object)
+    np.testing.assert_array_equal(net.forward(y_in), net.forward(np.array([[0.1, 2.0]])))
+
+
+def test_forward_rejects_ragged_input():
+    with pytest.raises(ValueError, match=r"y_in is not a rectangular array: expected a numeric array of shape \(batch, 2\)"):
+        Network([2, 3, 1]).forward([[0.1, 0.2], [0.3]])
+
+
+def test_cost_rejects_non_numeric_target():
+    with pytest.raises(TypeError, match=r"y_target has dtype <U1, expected a numeric array of shape \(2, 1\)"):
+        Network([2, 3, 1]).cost(np.zeros((2, 2)), [["x"], ["y"]])
+
+
 def test_forward_rejects_wrong_width():
     with pytest.raises(ValueError, match=r"expected \(batch, 2\)"):
         Network([2, 3, 1]).forward(np.zeros((4, 5)))
@@ -435,6 +478,13 @@ def test_train_rejects_exhausted_batches():
 def test_train_rejects_single_pair():
     with pytest.raises(TypeError, match=r"itertools.repeat"):
         Network([2, 1]).train((np.zeros((1, 2)), np.zeros((1, 1))), 5, 0.1)
+
+
+@pytest.mark.parametrize("batches", [5, 2.5, None], ids=["int", "float", "None"])
+def test_train_rejects_non_iterable_batches(batches):
+    expected = rf"batches must be an iterator of \(y_in, y_target\) pairs, got {type(batches).__name__}"
+    with pytest.raises(TypeError, match=expected + r".*image_batches.*itertools.repeat"):
+        Network([2, 1]).train(batches, 10, 0.1)
 
 
 def test_train_rejects_batch_that_is_not_pair():

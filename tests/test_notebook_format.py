@@ -119,11 +119,13 @@ def test_notebook_exercises_follow_convention(path):
     """Each exercise has a Goal, a starter cell, and a hidden, tagged solution that asserts."""
     cells = load(path)["cells"]
     exercise_starts = [index for index, cell in enumerate(cells)
-                       if cell["cell_type"] == "markdown" and re.match(r"##\s+Exercise\s+\d+", source(cell))]
+                       if cell["cell_type"] == "markdown" and re.search(r"^##\s+Exercise\s+\d+", source(cell), re.M)]
     assert exercise_starts, f"{path.name}: no '## Exercise N: ...' heading"
     for start in exercise_starts:
-        heading = source(cells[start]).splitlines()[0]
-        assert "**Goal:**" in source(cells[start]), f"{path.name}: '{heading}' has no **Goal:** line"
+        text = source(cells[start])
+        exercise_text = text[re.search(r"^##\s+Exercise\s+\d+", text, re.M).start():]
+        heading = exercise_text.splitlines()[0]
+        assert "**Goal:**" in exercise_text, f"{path.name}: '{heading}' has no **Goal:** line"
         following = cells[start + 1:]
         solution_heading = next((offset for offset, cell in enumerate(following)
                                  if cell["cell_type"] == "markdown"

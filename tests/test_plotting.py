@@ -105,6 +105,15 @@ def test_plot_cost_invalid_shape(costs):
         plotting.plot_cost(costs)
 
 
+@pytest.mark.parametrize("value", [np.nan, np.inf], ids=["nan", "inf"])
+@pytest.mark.parametrize("log", [True, False], ids=["log", "linear"])
+def test_plot_cost_rejects_nonfinite(value, log):
+    costs = [1.0, 0.5, value, 0.2, value]
+    expected = rf"costs contain 2 NaN or infinite values, the first \({value}\) at index 2, so training probably diverged"
+    with pytest.raises(ValueError, match=expected + r".*costs\[:2\]"):
+        plotting.plot_cost(costs, log=log)
+
+
 def test_evaluate_on_grid_orientation():
     values = plotting.evaluate_on_grid(lambda x, y: 10 * x + y, resolution=3, extent=(0, 2, -1, 1))
     expected = np.array([[-1.0, 9.0, 19.0], [0.0, 10.0, 20.0], [1.0, 11.0, 21.0]])
