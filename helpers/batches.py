@@ -18,6 +18,8 @@ import operator
 
 import numpy as np
 
+from helpers._checks import is_integer
+
 
 def _check_rng(rng):
     if not isinstance(rng, np.random.Generator):
@@ -28,7 +30,7 @@ def _check_rng(rng):
 
 
 def _check_batch_size(batch_size):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(f"Invalid batch_size {batch_size!r}: use a positive integer such as 1000.")
     return int(batch_size)
 

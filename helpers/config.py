@@ -15,6 +15,8 @@ import sys
 
 import numpy as np
 
+from helpers._checks import is_integer
+
 SIZE_VARIABLE = "ML4P_SIZE"
 _SIZES = ("default", "full")
 
@@ -92,7 +94,7 @@ def setup(seed=0, use_keras=True, verbose=True):
     seeded with ``seed``, which notebooks pass to the batch helpers.
     """
     # numpy's global generator accepts seeds from 0 to 2**32 - 1 only.
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+    if not is_integer(seed) or not 0 <= seed < 2**32:
         raise ValueError(f"Invalid seed {seed!r}: use an integer from 0 to 2**32 - 1, such as 0.")
     seed = int(seed)
     random.seed(seed)

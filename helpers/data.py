@@ -55,6 +55,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers._checks import is_integer
+
 DATA_DIR_VARIABLE = "ML4P_DATA_DIR"
 """Environment variable naming a folder that contains MNIST."""
 
@@ -577,7 +579,7 @@ def one_hot_labels(labels, num_classes=NUM_CLASSES, dtype=np.float32):
 
 def _check_sizes(validation_size, train_size):
     total = MNIST_SHAPES["x_train"][0]
-    if isinstance(validation_size, bool) or not isinstance(validation_size, (int, np.integer)):
+    if not is_integer(validation_size):
         raise TypeError(f"validation_size must be an integer, got {type(validation_size).__name__}.")
     if not 0 <= validation_size < total:
         raise ValueError(
@@ -587,7 +589,7 @@ def _check_sizes(validation_size, train_size):
     available = total - int(validation_size)
     if train_size is None:
         return int(validation_size), available
-    if isinstance(train_size, bool) or not isinstance(train_size, (int, np.integer)):
+    if not is_integer(train_size):
         raise TypeError(f"train_size must be an integer or None, got {type(train_size).__name__}.")
     if not 1 <= train_size <= available:
         raise ValueError(
@@ -673,7 +675,7 @@ def grace_hopper_path():
 
 def _check_image_size(size):
     def is_positive_int(value):
-        return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+        return is_integer(value) and value >= 1
 
     if size is None or is_positive_int(size):
         return size

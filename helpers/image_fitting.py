@@ -11,10 +11,9 @@ Coordinates follow ``helpers.batches``: ``pixel_coordinates(image.shape)``
 lists every pixel in the order of ``image.ravel()``.
 """
 
-import numbers
-
 import numpy as np
 
+from helpers._checks import is_integer
 from helpers.batches import pixel_coordinates
 from helpers.network import ACTIVATIONS, Network
 
@@ -78,7 +77,7 @@ def predict_in_chunks(model, inputs, chunk_size=DEFAULT_CHUNK_SIZE):
     model, which is called directly, ``model(chunk, training=False)``.
     Returns a float64 array of shape (n, n_out).
     """
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
+    if not is_integer(chunk_size) or chunk_size < 1:
         raise ValueError(f"Invalid chunk_size {chunk_size!r}: use a positive integer such as {DEFAULT_CHUNK_SIZE}.")
     predict = _predict_function(model)
     inputs = np.asarray(inputs, dtype=np.float32)
@@ -164,7 +163,7 @@ def _rescaling_factors(layer):
 
 
 def _check_layer(net, layer):
-    if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not -net.depth <= layer < net.depth:
+    if not is_integer(layer) or not -net.depth <= layer < net.depth:
         raise ValueError(
             f"Invalid layer {layer!r}: the network has weight layers 0 to {net.depth - 1} "
             "(negative values count from the output, -1 is the last)."

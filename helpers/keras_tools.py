@@ -8,6 +8,8 @@ always returns the loss as one float.
 
 import numpy as np
 
+from helpers._checks import is_integer
+
 
 def train_step(model, inputs, targets):
     """Run one ``train_on_batch`` step and return that batch's loss as a float.
@@ -28,7 +30,7 @@ def train_on_batches(model, batches, steps, callback=None):
     costs)``, if given, is called after every step with the costs so far,
     for example to update a ``helpers.plotting.LiveDisplay``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+    if not is_integer(steps) or steps < 1:
         raise ValueError(f"Invalid steps {steps!r}: use a positive integer.")
     costs = np.empty(int(steps))
     for step in range(int(steps)):

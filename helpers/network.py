@@ -69,6 +69,8 @@ import numbers
 
 import numpy as np
 
+from helpers._checks import is_integer
+
 __all__ = [
     "ACTIVATIONS",
     "Network",
@@ -181,17 +183,13 @@ _INIT_GAINS = {"sigmoid": 4.0, "relu": math.sqrt(2.0), "linear": 1.0}
 # --- Argument checks --------------------------------------------------------
 
 
-def _is_integer(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _check_sizes(sizes):
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
         raise TypeError(f"sizes must be a list of layer widths such as [2, 30, 1], got {sizes!r}.")
     if len(sizes) < 2:
         raise ValueError(f"Invalid sizes {list(sizes)!r}: give at least the input and the output width, e.g. [2, 1].")
     for size in sizes:
-        if not _is_integer(size) or size < 1:
+        if not is_integer(size) or size < 1:
             raise ValueError(f"Invalid layer width {size!r} in sizes {list(sizes)!r}: every width must be a positive integer.")
     return tuple(int(size) for size in sizes)
 
@@ -230,7 +228,7 @@ def _check_dtype(dtype):
 def _make_rng(seed):
     if isinstance(seed, np.random.Generator):
         return seed
-    if not _is_integer(seed):
+    if not is_integer(seed):
         raise TypeError(f"Invalid seed {seed!r}: use a non-negative integer or a numpy.random.Generator.")
     if seed < 0:
         raise ValueError(f"Invalid seed {seed!r}: use a non-negative integer or a numpy.random.Generator.")
@@ -284,7 +282,7 @@ def _describe_non_finite(batch):
 
 
 def _check_steps(steps):
-    if not _is_integer(steps) or steps < 1:
+    if not is_integer(steps) or steps < 1:
         raise ValueError(f"Invalid steps {steps!r}: use a positive integer.")
     return int(steps)
 

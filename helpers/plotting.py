@@ -10,6 +10,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
+from helpers._checks import is_integer
+
 LIVE_VARIABLE = "ML4P_LIVE"
 
 
@@ -75,7 +77,7 @@ def evaluate_on_grid(function, resolution=100, extent=(-0.5, 0.5, -0.5, 0.5)):
     Row 0 of the result is the bottom edge (smallest y), which is the layout
     ``plot_function_2d`` expects with its default ``origin='lower'``.
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
+    if not is_integer(resolution) or resolution < 2:
         raise ValueError(f"Invalid resolution {resolution!r}: use an integer of at least 2, such as 100.")
     x_min, x_max, y_min, y_max = extent
     x = np.linspace(x_min, x_max, resolution)
@@ -149,7 +151,7 @@ def image_grid(images, ncols=10, titles=None, suptitle=None, cmap="gray", vmin=N
         images = images.reshape(-1, side, side)
     if images.ndim != 3 or images.shape[0] == 0:
         raise ValueError(f"images must have shape (n, rows, columns) with n >= 1, got {images.shape}.")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+    if not is_integer(ncols) or ncols < 1:
         raise ValueError(f"Invalid ncols {ncols!r}: use a positive integer.")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"Got {len(titles)} titles for {len(images)} images: pass one title per image.")

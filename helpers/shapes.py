@@ -17,12 +17,14 @@ anti-aliased.
 
 import numpy as np
 
+from helpers._checks import is_integer
+
 CLASS_NAMES = ("circle", "square")
 """Names of the labels: label 0 is a circle, label 1 is a square."""
 
 
 def _check_positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+    if not is_integer(value) or value < minimum:
         raise ValueError(f"Invalid {name} {value!r}: use an integer of at least {minimum}.")
     return int(value)
 

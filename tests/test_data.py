@@ -8,7 +8,6 @@ Downloads are tested against an HTTP server on the loopback interface.
 import gzip
 import hashlib
 import http.server
-import os
 import socket
 import struct
 import threading
@@ -319,20 +318,21 @@ def test_mnist_missing_array(tmp_path):
         data.load_mnist(bad)
 
 
-def test_mnist_pickled_array_rejected(tmp_path):
-    bad = tmp_path / "mnist.npz"
+def write_npz_with_object_array(path, object_name):
     arrays = {name: np.zeros(1, np.uint8) for name in data.MNIST_SHAPES}
-    arrays["x_train"] = np.array([{"pickled": True}], dtype=object)
-    np.savez(bad, **arrays)
+    arrays[object_name] = np.array([{"pickled": True}], dtype=object)
+    np.savez(path, **arrays)
+    return path
+
+
+def test_mnist_pickled_array_rejected(tmp_path):
+    bad = write_npz_with_object_array(tmp_path / "mnist.npz", "x_train")
     with pytest.raises(data.CorruptFileError, match="pickled data is never loaded"):
         data.load_mnist(bad)
 
 
 def test_mnist_pickled_array_message(tmp_path):
-    bad = tmp_path / "mnist.npz"
-    arrays = {name: np.zeros(1, np.uint8) for name in data.MNIST_SHAPES}
-    arrays["y_train"] = np.array([{"pickled": True}], dtype=object)
-    np.savez(bad, **arrays)
+    bad = write_npz_with_object_array(tmp_path / "mnist.npz", "y_train")
     with pytest.raises(data.CorruptFileError) as caught:
         data.load_mnist(bad)
     message = str(caught.value)
@@ -501,7 +501,7 @@ def test_mnist_offline_lists_places(isolated, monkeypatch):
     assert f"2. project data folder: {data.PROJECT_DATA_DIR} contains no mnist.npz" in message
     assert f"3. Keras cache: {isolated} does not exist" in message
     assert "4. download from http://127.0.0.1" in message
-    assert f"copy mnist.npz (the file keras.datasets.mnist.load_data downloads" in message
+    assert "copy mnist.npz (the file keras.datasets.mnist.load_data downloads" in message
     assert f"into {isolated}/" in message
     assert "set ML4P_DATA_DIR to the folder" in message
     assert _listing(isolated) == []
