@@ -1,9 +1,9 @@
 """Small Keras 3 utilities that the notebooks share.
 
 Keras 3's ``train_on_batch`` returns a bare float when the model has no
-metrics and a list when it has some (or a dict with ``return_dict=True``);
-code that indexes the result one way breaks the other way. ``train_step``
-always returns the loss as one float.
+metrics and a list when it has some (or a dict with ``return_dict=True``),
+so code that indexes the result one way breaks the other way. ``train_step``
+always returns the loss of that one batch as a float.
 """
 
 import numpy as np
@@ -17,6 +17,10 @@ def train_step(model, inputs, targets):
     The loss is the one Keras computed on this batch before the weight
     update, whatever metrics the model was compiled with.
     """
+    # Keras releases before April 2026 (keras-team/keras pull request 22617)
+    # report the running mean since the last reset; resetting first makes the
+    # loss this batch's own on every Keras 3 version.
+    model.reset_metrics()
     result = model.train_on_batch(inputs, targets, return_dict=True)
     if "loss" not in result:
         raise RuntimeError(f"train_on_batch returned no 'loss' entry (keys: {sorted(result)}); compile the model with a loss.")

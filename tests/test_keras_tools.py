@@ -38,6 +38,17 @@ def test_train_step_loss_is_batch_mse_before_update(batch):
     assert keras_tools.train_step(model, *batch) == pytest.approx(expected, rel=1e-5)
 
 
+def test_train_step_loss_is_each_batch_own(batch):
+    keras.utils.set_random_seed(0)
+    model = small_model()
+    rng = np.random.default_rng(1)
+    for step in range(4):
+        inputs = rng.normal(size=(8, 2)).astype("float32")
+        targets = rng.normal(size=(8, 1)).astype("float32") * (step + 1)
+        expected = float(np.mean((model.predict_on_batch(inputs) - targets) ** 2))
+        assert keras_tools.train_step(model, inputs, targets) == pytest.approx(expected, rel=1e-5), f"step {step}"
+
+
 def test_train_on_batches_records_one_cost_per_step(batch):
     keras.utils.set_random_seed(0)
     calls = []
