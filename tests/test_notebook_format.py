@@ -133,11 +133,14 @@ def test_notebook_exercises_follow_convention(path):
         assert solution_heading is not None, f"{path.name}: '{heading}' has no '### Solution' heading"
         starter = following[:solution_heading]
         assert any(cell["cell_type"] == "code" for cell in starter), f"{path.name}: '{heading}' has no starter cell"
+        # The solution runs to the next exercise heading or the notebook's end;
+        # markdown cells may explain it between its code cells.
         solution_cells = []
         for cell in following[solution_heading + 1:]:
-            if cell["cell_type"] != "code":
+            if cell["cell_type"] == "markdown" and re.search(r"^##\s+Exercise\s+\d+", source(cell), re.M):
                 break
-            solution_cells.append(cell)
+            if cell["cell_type"] == "code":
+                solution_cells.append(cell)
         assert solution_cells, f"{path.name}: '{heading}' has no solution code cell"
         for cell in solution_cells:
             assert "solution" in cell["metadata"].get("tags", []), f"{path.name}: '{heading}' solution not tagged"
