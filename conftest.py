@@ -22,8 +22,8 @@ def _is_notebook_cell(item):
 def pytest_runtest_setup(item):
     """Skip the remaining cells of a notebook once one of its cells has failed.
 
-    Later cells depend on the failed one, so running them only repeats the
-    first error as a list of NameErrors; the first failure stays the one to read.
+    Later cells depend on the failed one, so running them would only repeat
+    the first error as a list of NameErrors. The first failure is the one to read.
     """
     if _is_notebook_cell(item) and item.parent.nodeid in _failed_notebooks:
         pytest.skip(f"{_failed_notebooks[item.parent.nodeid]} of this notebook failed; see its error")

@@ -17,9 +17,9 @@ def train_step(model, inputs, targets):
     The loss is the one Keras computed on this batch before the weight
     update, whatever metrics the model was compiled with.
     """
-    # Keras releases before April 2026 (keras-team/keras pull request 22617)
-    # report the running mean since the last reset; resetting first makes the
-    # loss this batch's own on every Keras 3 version.
+    # Keras releases without keras-team/keras pull request 22617 report the
+    # running mean since the last reset. Resetting first makes the loss this
+    # batch's own on every Keras 3 version.
     model.reset_metrics()
     result = model.train_on_batch(inputs, targets, return_dict=True)
     if "loss" not in result:
