@@ -9,10 +9,10 @@ matmuls alone (the ceiling for this layout). It prints a table and writes
 everything, with a description of the machine, to
 ``bench/results/numpy_network.json``.
 
-FLOPs per sample, counting multiply and add separately: the forward pass
-2 * sum(n_in * n_out); the weight gradients the same again; the Deltas
-2 * n_in * n_out for every layer except the first (the input layer needs no
-Delta). Bias additions, activations and the weight update are not counted.
+FLOPs per sample count multiply and add separately. The forward pass takes
+2 * sum(n_in * n_out), and the weight gradients the same again. The Deltas
+take 2 * n_in * n_out for every layer except the first, because the input
+layer needs no Delta. Bias additions, activations and the weight update are not counted.
 
 Run from the repository root:
 

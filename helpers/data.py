@@ -292,8 +292,8 @@ def _verify(arrays, files, advice):
 def _corrupt_advice(copy_name, explicit):
     """Return what to do about a corrupt copy, where ``copy_name`` is "this file" or "these IDX files".
 
-    ``explicit`` tells whether the copy came from the ``path`` argument,
-    which is then the only place searched, or from the default search.
+    ``explicit`` is true when the copy came from the ``path`` argument,
+    which is then the only place searched, and false for the default search.
     """
     if explicit:
         return (
@@ -337,7 +337,7 @@ def _find_idx_file(folder, base_name):
 def _load_from_folder(folder, explicit):
     """Load verified MNIST arrays from a folder, or return (None, reason) if it has no copy.
 
-    ``explicit`` tells whether the folder was the ``path`` argument (see ``_corrupt_advice``).
+    ``explicit`` is true when the folder was the ``path`` argument (see ``_corrupt_advice``).
     """
     npz = folder / MNIST_FILE_NAME
     if npz.is_file():

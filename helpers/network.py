@@ -58,9 +58,9 @@ seed gives the same network in float32 and float64.
 Speed: ``train_step`` keeps its arrays between calls (one set per batch
 size) and writes every intermediate result into them with ``out=``. It
 multiplies the output Delta once by eta/batch, so the weight gradients come
-out already scaled for the update ``w -= eta dC/dw``; it skips the Delta of
-the input layer, which no gradient needs; it computes f' from f(z) (sigmoid)
-or as a 0/1 mask (ReLU). ``bench/bench_numpy_network.py`` measures the
+out already scaled for the update ``w -= eta dC/dw``. It skips the Delta of
+the input layer, which no gradient needs. It computes f' from f(z) for the
+sigmoid and as a 0/1 mask for ReLU. ``bench/bench_numpy_network.py`` measures the
 throughput against the machine's matmul peak.
 """
 

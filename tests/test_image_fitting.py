@@ -151,13 +151,13 @@ def test_delete_weights_index_out_of_range(net):
 
 
 def test_keep_weights_zeroes_the_rest(net):
-    kept = keep_weights(net, 1, [2])
-    assert np.count_nonzero(np.any(kept.weights[1] != 0, axis=1)) == 1
+    pruned = keep_weights(net, 1, [2])
+    assert np.count_nonzero(np.any(pruned.weights[1] != 0, axis=1)) == 1
 
 
 def test_keep_weights_keeps_selected_row(net):
-    kept = keep_weights(net, 1, [2])
-    np.testing.assert_array_equal(kept.weights[1][2], net.weights[1][2])
+    pruned = keep_weights(net, 1, [2])
+    np.testing.assert_array_equal(pruned.weights[1][2], net.weights[1][2])
 
 
 # --- neuron_contributions ---------------------------------------------------
